@@ -27,7 +27,8 @@ export default defineConfig(({ mode }) => {
           },
       rollupOptions: lib
         ? { external: [/^lit($|\/)/, /^@lit\//, /^zod($|\/)/], output: { preserveModules: true, preserveModulesRoot: 'src', entryFileNames: '[name].js' } }
-        : {},
+        : // Vite keeps whitespace in ES library builds; the drop-in file is for browsers, so minify it fully.
+          { output: { minify: true } },
     },
   };
 });
