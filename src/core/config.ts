@@ -55,7 +55,8 @@ const configError = (message: string): ConfigResult => ({
 
 /** A positive whole number, or undefined for anything else ("", "4.5", "abc", -1). */
 export function parsePositiveInteger(value: unknown): number | undefined {
-  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  // Digits only: Number() would also read "0x2A" and "1e3".
+  const n = typeof value === 'string' ? (/^\s*\d+\s*$/.test(value) ? Number(value) : undefined) : value;
   return typeof n === 'number' && Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }
 
@@ -71,9 +72,9 @@ function isLoopback(hostname: string): boolean {
   return LOOPBACK_HOSTS.has(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname) || hostname.endsWith('.localhost');
 }
 
-/** "/api", "api/v1", "./x": no scheme and not protocol-relative. */
+/** "/api", "api/v1", "./x": no scheme (protocol-relative URLs are refused before this). */
 function isRelative(value: string): boolean {
-  return !/^[a-z][a-z\d+.-]*:/i.test(value) && !value.startsWith('//');
+  return !/^[a-z][a-z\d+.-]*:/i.test(value);
 }
 
 /**
@@ -84,6 +85,11 @@ function isRelative(value: string): boolean {
  */
 export function checkEndpointUrl(value: string, pageUrl: string, attribute: string): string | RunError {
   const trimmed = value.trim();
+  // "//host/x" (and "\\host", which URL parsing treats alike) takes the page's scheme to
+  // another origin; only an explicit https:// may leave the page's origin.
+  if (/^[\\/]{2}/.test(trimmed)) {
+    return new RunError(ErrorKind.config, `${attribute} "${trimmed}" is protocol-relative: write https:// or a path on this site.`);
+  }
   let url: URL;
   try {
     url = new URL(trimmed, pageUrl);
@@ -123,7 +129,7 @@ export function resolveConfig(raw: RawConfig): ConfigResult {
       return configError('proxy needs api-base-url: set it to the same-origin path of your portal’s Loome proxy.');
     }
     const region = (raw.region?.trim() || DEFAULTS.region).toLowerCase();
-    if (!(region in REGION_API_BASES)) {
+    if (!Object.hasOwn(REGION_API_BASES, region)) {
       return configError(`region must be "au" or "us" (got "${raw.region}").`);
     }
     apiBaseUrl = REGION_API_BASES[region as Region];

@@ -103,10 +103,12 @@ export function isTransient(error: RunError): boolean {
   return error.kind === ErrorKind.network || error.kind === ErrorKind.rateLimited;
 }
 
-/** True for the rejection that `AbortController.abort()` causes; never reported. */
+/**
+ * True for the rejection that aborting our own signal causes; never reported.
+ * Given the signal, only the signal counts: an AbortError from a host's
+ * tokenProvider timing out its own request is a failure to report, not ours.
+ */
 export function isAbort(error: unknown, signal?: AbortSignal): boolean {
-  return (
-    (signal?.aborted ?? false) ||
-    (error instanceof DOMException && error.name === 'AbortError')
-  );
+  if (signal) return signal.aborted;
+  return error instanceof DOMException && error.name === 'AbortError';
 }

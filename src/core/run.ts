@@ -81,7 +81,7 @@ export async function runRule(input: RunInput): Promise<RunResult> {
     hooks.state(RunState.running);
     return await follow(input, executionId, deadline, now);
   } catch (error) {
-    if (isAbort(error, signal)) throw signal.reason ?? error;
+    if (signal.aborted) throw signal.reason;
     return { outcome: 'error', error: toRunError(error), ...(executionId !== undefined && { executionId }) };
   }
 }
@@ -98,7 +98,7 @@ async function triggerOnce(input: RunInput, deadline: number, now: () => number)
       return await api.trigger(signal);
     } catch (error) {
       if (!(error instanceof RunError) || error.kind !== ErrorKind.rateLimited) throw error;
-      const wait = error.retryAfterMs ?? backoffDelay(attempt, config.pollIntervalMs, config.maxPollIntervalMs, input.random);
+      const wait = retryWait(error, attempt, config, input.random);
       if (now() + wait > deadline) throw error;
       await sleep(wait, signal);
     }
@@ -131,7 +131,7 @@ async function follow(input: RunInput, executionId: number, deadline: number, no
       failures++;
       lastFailure = error;
       hooks.retrying(error);
-      delay = error.retryAfterMs ?? backoffDelay(failures, config.pollIntervalMs, config.maxPollIntervalMs, input.random);
+      delay = retryWait(error, failures, config, input.random);
     }
 
     const remaining = deadline - now();
@@ -141,6 +141,11 @@ async function follow(input: RunInput, executionId: number, deadline: number, no
     if (input.isHidden?.()) delay = Math.max(delay, config.maxPollIntervalMs);
     await sleep(Math.min(delay, remaining), signal, input.waker);
   }
+}
+
+/** At least what `Retry-After` asked for, and never less than the backoff (a `Retry-After: 0` must not make a tight loop). */
+function retryWait(error: RunError, attempt: number, config: RunnerConfig, random?: () => number): number {
+  return Math.max(error.retryAfterMs ?? 0, backoffDelay(attempt, config.pollIntervalMs, config.maxPollIntervalMs, random));
 }
 
 /** At the timeout: `network` when the last check failed, `timeout` when the checks worked but the run never ended. */

@@ -56,7 +56,9 @@ const TERMINAL: Record<string, TerminalOutcome> = {
 
 /** The outcome a finished status means, or null while the run is in progress. */
 export function terminalOutcome(status: string): TerminalOutcome | null {
-  return TERMINAL[status.trim().toLowerCase()] ?? null;
+  const key = status.trim().toLowerCase();
+  // hasOwn: a status such as "constructor" must not find Object.prototype's members.
+  return Object.hasOwn(TERMINAL, key) ? TERMINAL[key]! : null;
 }
 
 /** A short, readable account of why an answer failed validation. */

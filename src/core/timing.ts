@@ -9,6 +9,9 @@ export const POLL_GROWTH = 1.5;
 /** The floor of a backoff wait, so a jitter of zero never spins. */
 const MIN_BACKOFF_MS = 100;
 
+/** Browsers keep timer delays in 32 bits: a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Cuts the current sleep short, e.g. when the page becomes visible again. */
 export class Waker {
   #listeners = new Set<() => void>();
@@ -46,7 +49,7 @@ export function sleep(ms: number, signal: AbortSignal, waker?: Waker): Promise<v
     const timer = setTimeout(() => {
       done();
       resolve();
-    }, Math.max(0, ms));
+    }, Math.min(Math.max(0, ms), MAX_TIMER_MS));
     const unsubscribe = waker?.subscribe(() => {
       done();
       resolve();
@@ -79,6 +82,8 @@ export function parseRetryAfter(value: string | null, now: number = Date.now()):
   if (!value) return undefined;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  // Only an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"): Date.parse reads "1.5" or "-1" as dates too.
+  if (!/^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(trimmed)) return undefined;
   const date = Date.parse(trimmed);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
