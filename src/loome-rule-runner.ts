@@ -289,6 +289,7 @@ export class LoomeRuleRunner extends LitElement {
       signal,
       startedAt: run.startedAt,
       executionId: run.executionId,
+      lastExecution: this._execution,
       waker: run.waker,
       isHidden: () => document.visibilityState === 'hidden',
       hooks: {

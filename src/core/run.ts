@@ -36,6 +36,8 @@ export interface RunInput {
   signal: AbortSignal;
   /** Follow this execution instead of triggering a new one. */
   executionId?: number | undefined;
+  /** The last execution already reported, when resuming, so its status is not reported again as a change. */
+  lastExecution?: Execution | undefined;
   /** Epoch ms the run began; `timeout` counts from here. */
   startedAt: number;
   /** True while the page is hidden: checks slow to max-poll-interval. */
@@ -107,7 +109,7 @@ async function triggerOnce(input: RunInput, deadline: number, now: () => number)
 
 async function follow(input: RunInput, executionId: number, deadline: number, now: () => number): Promise<RunResult> {
   const { api, hooks, signal, config } = input;
-  let last: Execution | null = null;
+  let last: Execution | null = input.lastExecution ?? null;
   let wait = config.pollIntervalMs;
   let failures = 0;
   let lastFailure: RunError | null = null;

@@ -250,6 +250,20 @@ describe('runRule', () => {
       expect(api.checkGaps).to.deep.equal([1000, 1500, 2250, 3375, 4000, 4000]);
     });
 
+    it('does not report the status it resumes with as a change', async () => {
+      const api = new FakeApi(statuses('Running', 'Success'));
+      const { run, record } = start(api, {
+        executionId: 1001,
+        lastExecution: { status: 'Running', message: 'message for Running' },
+      });
+      await clock.tickAsync(1500);
+      expect(record.checked).to.deep.equal([
+        { status: 'Running', changed: false },
+        { status: 'Success', changed: true },
+      ]);
+      expect(resultOf(run).outcome).to.equal('success');
+    });
+
     it('goes back to poll-interval when the status changes, and tells hooks.checked only then', async () => {
       const api = new FakeApi(statuses('Queued', 'Queued', 'Running', 'Running', 'Running', 'Success'));
       const { run, record } = start(api);
