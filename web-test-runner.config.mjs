@@ -16,6 +16,9 @@ export const STRICT_CSP =
 /** @type {import('@web/test-runner').TestRunnerConfig} */
 export default {
   files: ['test/**/*.test.ts'],
+  // One test file at a time: the real-HTTP suites share one mock (its request log and
+  // counters), and this machine has 2 cores anyway.
+  concurrency: 1,
   nodeResolve: { exportConditions: ['development'] },
   plugins: [esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'es2022' })],
   middleware: [

@@ -4,7 +4,7 @@ import { LoomeClient } from './core/client.js';
 import { type RunnerConfig, parsePositiveInteger, resolveConfig } from './core/config.js';
 import type { ErrorKind, RunError } from './core/errors.js';
 import { type RunResult, RunState, runRule, terminalState } from './core/run.js';
-import type { Execution } from './core/schemas.js';
+import { type Execution, terminalOutcome } from './core/schemas.js';
 import { Waker } from './core/timing.js';
 import { TokenCache, type TokenProvider, endpointTokenSource } from './core/tokens.js';
 import { type CompleteOutcome, emit } from './events.js';
@@ -210,10 +210,7 @@ export class LoomeRuleRunner extends LitElement {
     const ruleId = parsePositiveInteger(this.ruleId);
     if (ruleId === undefined || this.executionId !== undefined) return;
     const id = loadExecutionId(resumeKey(location.pathname, this.id, ruleId));
-    if (id !== undefined) {
-      this.#setExecutionId(id);
-      void this.#begin(id);
-    }
+    if (id !== undefined) void this.#begin(id);
   }
 
   #tokenCacheFor(config: RunnerConfig): TokenCache | null {
@@ -247,7 +244,7 @@ export class LoomeRuleRunner extends LitElement {
     this._execution = undefined;
     this._error = undefined;
     this._retrying = undefined;
-    if (followId === undefined) this.#setExecutionId(undefined);
+    this.#setExecutionId(followId);
 
     // Configuration is read when a run starts, so a host may change attributes between runs.
     const resolved = resolveConfig({
@@ -306,7 +303,8 @@ export class LoomeRuleRunner extends LitElement {
         checked: (execution, statusChanged) => {
           if (!live()) return;
           this._execution = execution;
-          if (statusChanged) {
+          // The final status is told once, by loome-rule-success or -failure.
+          if (statusChanged && terminalOutcome(execution.status) === null) {
             emit(this, 'loome-rule-status', {
               ruleId: run.ruleId,
               executionId: run.executionId!,

@@ -13,6 +13,7 @@
 //   POST /mock-loome/control/revoke-tokens                every issued token → 401 (204)
 //   GET  /mock-loome/control/log                          the request log (JSON)
 //   POST /mock-loome/control/reset-log                    clear the request log (204)
+//   POST /mock-loome/control/reset-execute-counts         rules' "first execute" replies apply again (204)
 // Anything else is not the mock's: handle() answers false and the server carries on.
 
 import { createIdentityServer } from './identity-server.js';
@@ -120,6 +121,16 @@ export function createMockLoome(options = {}) {
       handler: (req, res) => {
         req.resume();
         sendJson(res, 200, log.entries());
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/mock-loome\/control\/reset-execute-counts$/,
+      unlogged: true,
+      handler: (req, res) => {
+        req.resume();
+        monitor.resetExecuteCounts();
+        sendEmpty(res, 204);
       },
     },
     {

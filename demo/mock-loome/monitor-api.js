@@ -27,6 +27,7 @@ import { bearerToken, parsePositiveInteger, sendJson, sendReply } from './http-h
  * @typedef {object} MonitorApi
  * @property {(req: IncomingMessage, res: ServerResponse, ruleIdText: string) => void} execute
  * @property {(req: IncomingMessage, res: ServerResponse, executionIdText: string) => void} getExecution
+ * @property {() => void} resetExecuteCounts makes each rule's firstExecuteReplies apply again (rule 9's 429)
  */
 
 /** Execution ids start here, so they are easy to tell from rule ids in logs and tests. */
@@ -57,6 +58,10 @@ export function createMonitorApi({ identity, now = Date.now }) {
   }
 
   return {
+    resetExecuteCounts() {
+      executeCalls.clear();
+    },
+
     execute(req, res, ruleIdText) {
       // Loome's sample sends no body; drain whatever comes so keep-alive works.
       req.resume();

@@ -72,7 +72,8 @@ export class LoomeClient implements LoomeApi {
       if (response.status === 401) tokens?.invalidate();
       throw errorForHttpStatus(response.status, purpose, retryAfterOf(response));
     }
-    return readJson(response, (why) => invalidAnswer(purpose, why, response.status));
+    // httpStatus is for error statuses only; this answer was a 2xx.
+    return readJson(response, (why) => invalidAnswer(purpose, why));
   }
 
   async #send(method: 'GET' | 'POST', path: string, purpose: Purpose, signal: AbortSignal): Promise<Response> {

@@ -2,7 +2,7 @@ import type { LoomeApi } from './client.js';
 import type { RunnerConfig } from './config.js';
 import { ErrorKind, RunError, isAbort, isTransient } from './errors.js';
 import { type Execution, type TerminalOutcome, terminalOutcome } from './schemas.js';
-import { type Waker, backoffDelay, nextPollWait, sleep } from './timing.js';
+import { type Waker, backoffDelay, deadlineSignal, nextPollWait, sleep } from './timing.js';
 
 /** The element's states, reflected on its `state` attribute. */
 export const RunState = {
@@ -116,8 +116,16 @@ async function follow(input: RunInput, executionId: number, deadline: number, no
 
   for (;;) {
     let delay: number;
+    // A page becoming visible may cut a wait short, but not one the server asked for.
+    let wakeable = true;
+    // A check that never answers must not outlive the timeout by much. The last check
+    // happens at the deadline itself (the rule may just have finished), so each check
+    // gets at least one poll interval.
+    const check = deadlineSignal(signal, Math.max(deadline - now(), config.pollIntervalMs), () => new RunError(ErrorKind.network, 'Loome did not answer the last status check.'));
     try {
-      const execution = await api.execution(executionId, signal);
+      const execution = await api.execution(executionId, check.signal).catch((error: unknown) => {
+        throw !signal.aborted && check.signal.aborted ? check.signal.reason : error;
+      });
       if (lastFailure) hooks.retrying(null);
       failures = 0;
       lastFailure = null;
@@ -134,6 +142,9 @@ async function follow(input: RunInput, executionId: number, deadline: number, no
       lastFailure = error;
       hooks.retrying(error);
       delay = retryWait(error, failures, config, input.random);
+      wakeable = error.retryAfterMs === undefined;
+    } finally {
+      check.dispose();
     }
 
     const remaining = deadline - now();
@@ -141,7 +152,7 @@ async function follow(input: RunInput, executionId: number, deadline: number, no
       return { outcome: 'error', executionId, error: gaveUp(executionId, config.timeoutMs, lastFailure, last) };
     }
     if (input.isHidden?.()) delay = Math.max(delay, config.maxPollIntervalMs);
-    await sleep(Math.min(delay, remaining), signal, input.waker);
+    await sleep(Math.min(delay, remaining), signal, wakeable ? input.waker : undefined);
   }
 }
 

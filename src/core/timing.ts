@@ -58,6 +58,27 @@ export function sleep(ms: number, signal: AbortSignal, waker?: Waker): Promise<v
   });
 }
 
+/**
+ * A signal that aborts with `signal`, or with `reason()` after `ms`, so one
+ * request cannot hang past the run's timeout. `ms` beyond what a timer can hold
+ * (or Infinity, for no timeout) means no deadline. Call dispose() when done.
+ */
+export function deadlineSignal(signal: AbortSignal, ms: number, reason: () => unknown): { signal: AbortSignal; dispose(): void } {
+  if (!(ms <= MAX_TIMER_MS)) return { signal, dispose: () => {} };
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(signal.reason);
+  if (signal.aborted) onAbort();
+  else signal.addEventListener('abort', onAbort, { once: true });
+  const timer = setTimeout(() => controller.abort(reason()), Math.max(0, ms));
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
 /** The next wait while the status is unchanged: a little longer, up to the cap. */
 export function nextPollWait(previousMs: number, statusChanged: boolean, baseMs: number, capMs: number): number {
   return statusChanged ? baseMs : Math.min(capMs, Math.round(previousMs * POLL_GROWTH));

@@ -55,7 +55,8 @@ export function endpointTokenSource(fetchFn: FetchLike, endpoint: string): Token
       const hint = response.status === 401 || response.status === 403 ? 'you may need to sign in again, or may not run this rule' : 'it failed';
       throw tokenError(`the token endpoint answered HTTP ${response.status} (${hint})`, response.status);
     }
-    return (await readJson(response, (why) => tokenError(why, response.status))) as TokenProviderResult;
+    // httpStatus is for error statuses only; this answer was a 2xx.
+    return (await readJson(response, (why) => tokenError(why))) as TokenProviderResult;
   };
 }
 

@@ -134,7 +134,8 @@ describe('LoomeClient', () => {
       const { client } = tokenModeClient(() => htmlPage(200));
       const error = await runError(client.trigger(signal));
       expect(error.kind).to.equal('invalid-response');
-      expect(error.httpStatus).to.equal(200);
+      // httpStatus is set only for error statuses.
+      expect(error.httpStatus).to.equal(undefined);
       expect(error.message).to.contain('HTML');
     });
 

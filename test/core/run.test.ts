@@ -321,6 +321,20 @@ describe('runRule', () => {
       await clock.tickAsync(0);
       expect(api.checkTimes).to.deep.equal([0, 2000]);
     });
+
+    it('does not cut short a wait that Retry-After asked for when the waker wakes', async () => {
+      const waker = new Waker();
+      const api = new FakeApi(statuses('Running', rateLimited(60_000), 'Success'));
+      const { run } = start(api, { waker });
+      await clock.tickAsync(2000);
+      expect(api.checkTimes).to.deep.equal([0, 1000]);
+      waker.wake();
+      await clock.tickAsync(58_999);
+      expect(api.checkTimes).to.deep.equal([0, 1000]);
+      await clock.tickAsync(1);
+      expect(api.checkTimes).to.deep.equal([0, 1000, 61_000]);
+      expect(resultOf(run).outcome).to.equal('success');
+    });
   });
 
   describe('transient faults while following', () => {
@@ -504,6 +518,19 @@ describe('runRule', () => {
       expect(resultOf(run)).to.include({ executionId: 1001 });
       await clock.tickAsync(60_000);
       expect(api.checkTimes).to.have.length(6);
+    });
+
+    it('gives up with network when a status check never answers, at most one poll interval after the timeout', async () => {
+      const api = new FakeApi(statuses('Running'));
+      api.latency.execution = 1e9;
+      const { run } = start(api, { config: config({ pollIntervalMs: 1000, maxPollIntervalMs: 4000, timeoutMs: 10_000 }) });
+      await clock.tickAsync(9999);
+      expect(run.settled).to.equal(false);
+      await clock.tickAsync(1);
+      const error = errorOf(run);
+      expect(error.kind).to.equal('network');
+      expect(error.message).to.contain('did not answer');
+      expect(api.checkTimes).to.deep.equal([0]);
     });
 
     it('ends in network, with the last failure’s status, when the check at the deadline fails', async () => {
