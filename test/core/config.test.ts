@@ -107,15 +107,15 @@ describe('resolveConfig', () => {
     }
 
     it('refuses a javascript: api-base-url', () => {
-      configError(resolveConfig(raw({ apiBaseUrl: 'javascript:alert(1)' })));
+      expect(configError(resolveConfig(raw({ apiBaseUrl: 'javascript:alert(1)' }))).message).to.contain('api-base-url');
     });
 
     it('refuses a protocol-relative api-base-url to another host from a plain-http page', () => {
-      configError(resolveConfig(raw({ apiBaseUrl: '//evil.example/api', pageUrl: 'http://intranet.corp/portal' })));
+      expect(configError(resolveConfig(raw({ apiBaseUrl: '//evil.example/api', pageUrl: 'http://intranet.corp/portal' }))).message).to.contain('api-base-url');
     });
 
     it('refuses a protocol-relative api-base-url to another host from an https page', () => {
-      configError(resolveConfig(raw({ apiBaseUrl: '//evil.example/api' })));
+      expect(configError(resolveConfig(raw({ apiBaseUrl: '//evil.example/api' }))).message).to.contain('api-base-url');
     });
 
     it('refuses a URL that cannot be parsed, naming the attribute', () => {
@@ -153,7 +153,7 @@ describe('resolveConfig', () => {
     });
 
     it('refuses a javascript: token-endpoint', () => {
-      configError(resolveConfig(raw({ tokenEndpoint: 'javascript:alert(1)' })));
+      expect(configError(resolveConfig(raw({ tokenEndpoint: 'javascript:alert(1)' }))).message).to.contain('token-endpoint');
     });
 
     it('gives a config error when proxy is set without api-base-url', () => {
