@@ -4,17 +4,9 @@
 // and the page must also work under a strict CSP with Trusted Types.
 
 import '../src/define.js';
+import { LOOME_RULE_EVENT_NAMES } from '../src/events.js';
 import { MOCK_RULES, findMockRule } from './mock-loome/rules.js';
 
-const EVENT_TYPES = [
-  'loome-rule-start',
-  'loome-rule-triggered',
-  'loome-rule-status',
-  'loome-rule-success',
-  'loome-rule-failure',
-  'loome-rule-error',
-  'loome-rule-complete',
-] as const;
 
 /** Enough history for a long session without the page growing forever. */
 const MAX_LOG_ENTRIES = 500;
@@ -65,7 +57,7 @@ function logEvent(event: Event): void {
   eventLog.scrollTop = eventLog.scrollHeight;
 }
 
-for (const type of EVENT_TYPES) {
+for (const type of LOOME_RULE_EVENT_NAMES) {
   document.addEventListener(type, logEvent);
 }
 

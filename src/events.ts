@@ -54,6 +54,17 @@ export interface LoomeRuleCompleteDetail {
 
 export type LoomeRuleEventName = keyof LoomeRuleEventDetails;
 
+/** Every event name, in the order a run fires them; for hosts that log or forward them all. */
+export const LOOME_RULE_EVENT_NAMES: readonly LoomeRuleEventName[] = [
+  'loome-rule-start',
+  'loome-rule-triggered',
+  'loome-rule-status',
+  'loome-rule-success',
+  'loome-rule-failure',
+  'loome-rule-error',
+  'loome-rule-complete',
+];
+
 /** Every event leaves the host element, crosses shadow roots, and is cancelable only where asked. */
 export function emit<K extends LoomeRuleEventName>(
   target: EventTarget,

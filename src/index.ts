@@ -3,6 +3,7 @@ import './define.js';
 
 export { LoomeRuleRunner, type RunOutcome } from './loome-rule-runner.js';
 export type * from './events.js';
+export { LOOME_RULE_EVENT_NAMES } from './events.js';
 export { defaultStrings, type LoomeRuleRunnerStrings, type LoomeRuleRunnerStringsInput } from './strings.js';
 export { ErrorKind, RunError } from './core/errors.js';
 export { RunState, runRule, type RunResult, type RunHooks, type RunInput } from './core/run.js';

@@ -14,4 +14,17 @@ describe('registering the tag', () => {
     expect(module.LoomeRuleRunner).to.not.equal(LoomeRuleRunner);
     expect(customElements.get('loome-rule-runner')).to.equal(LoomeRuleRunner);
   });
+
+  it('types the tag and every event detail for host code', () => {
+    // Compile-time as much as run-time: without the HTMLElementTagNameMap and
+    // HTMLElementEventMap augmentations, `npm run typecheck` fails on these lines.
+    const el = document.createElement('loome-rule-runner');
+    const seen: number[] = [];
+    el.addEventListener('loome-rule-triggered', (event) => seen.push(event.detail.executionId));
+    el.addEventListener('loome-rule-complete', (event) => seen.push(event.detail.outcome === 'success' ? 1 : 0));
+    el.dispatchEvent(new CustomEvent('loome-rule-triggered', { detail: { ruleId: 1, executionId: 7 } }));
+    el.dispatchEvent(new CustomEvent('loome-rule-complete', { detail: { ruleId: 1, executionId: 7, outcome: 'success' } }));
+    expect(seen).to.deep.equal([7, 1]);
+    expect(el.ruleId).to.equal(undefined);
+  });
 });

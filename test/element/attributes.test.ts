@@ -9,38 +9,23 @@ import '../../src/define.js';
 import {
   FAKE_TOKEN_ENDPOINT,
   FakeLoome,
-  type EventRecorder,
   buttonOf,
   fakeRunner,
   messageOf,
   progressOf,
-  recordEvents,
   recordStates,
   shadow,
   statusTextOf,
   useFakeClock,
+  useFakeLoomeSuite,
 } from './helpers.js';
 
 describe('loome-rule-runner attributes', () => {
   const sandbox = sinon.createSandbox();
+  const suite = useFakeLoomeSuite(sandbox);
+  const { record } = suite;
   let fake: FakeLoome;
-  const recorders: EventRecorder[] = [];
-  const record = (target: EventTarget) => {
-    const recorder = recordEvents(target);
-    recorders.push(recorder);
-    return recorder;
-  };
-
-  beforeEach(() => {
-    sessionStorage.clear();
-    fake = new FakeLoome(sandbox);
-  });
-
-  afterEach(() => {
-    for (const recorder of recorders.splice(0)) recorder.stop();
-    sandbox.restore();
-    sessionStorage.clear();
-  });
+  beforeEach(() => (fake = suite.fake()));
 
   describe('configuration errors', () => {
     const cases: Array<{ name: string; attributes: Record<string, string | null>; mentions: RegExp; ruleId: number }> = [

@@ -10,36 +10,21 @@ import type { LoomeRuleRunner } from '../../src/loome-rule-runner.js';
 import {
   EVENT_NAMES,
   FakeLoome,
-  type EventRecorder,
   buttonOf,
   fakeRunner,
   jsonResponse,
   progressOf,
-  recordEvents,
   useFakeClock,
   markup,
+  useFakeLoomeSuite,
 } from './helpers.js';
 
 describe('loome-rule-runner events', () => {
   const sandbox = sinon.createSandbox();
+  const suite = useFakeLoomeSuite(sandbox);
+  const { record } = suite;
   let fake: FakeLoome;
-  const recorders: EventRecorder[] = [];
-  const record = (target: EventTarget) => {
-    const recorder = recordEvents(target);
-    recorders.push(recorder);
-    return recorder;
-  };
-
-  beforeEach(() => {
-    sessionStorage.clear();
-    fake = new FakeLoome(sandbox);
-  });
-
-  afterEach(() => {
-    for (const recorder of recorders.splice(0)) recorder.stop();
-    sandbox.restore();
-    sessionStorage.clear();
-  });
+  beforeEach(() => (fake = suite.fake()));
 
   describe('what every event is', () => {
     it('fires each event from the host as a CustomEvent that bubbles and is composed, caught on document', async () => {

@@ -6,7 +6,7 @@
 import { fixture, html } from '@open-wc/testing';
 import type { SinonFakeTimers, SinonSandbox, SinonStub } from 'sinon';
 import '../../src/define.js';
-import type { LoomeRuleEventDetails, LoomeRuleEventName } from '../../src/events.js';
+import { LOOME_RULE_EVENT_NAMES, type LoomeRuleEventDetails, type LoomeRuleEventName } from '../../src/events.js';
 import type { LoomeRuleRunner } from '../../src/loome-rule-runner.js';
 
 // ---------------------------------------------------------------------------
@@ -52,15 +52,7 @@ export const logLines = (entries: LoggedRequest[]): string[] =>
 // ---------------------------------------------------------------------------
 // Events
 
-export const EVENT_NAMES: readonly LoomeRuleEventName[] = [
-  'loome-rule-start',
-  'loome-rule-triggered',
-  'loome-rule-status',
-  'loome-rule-success',
-  'loome-rule-failure',
-  'loome-rule-error',
-  'loome-rule-complete',
-];
+export const EVENT_NAMES = LOOME_RULE_EVENT_NAMES;
 
 export interface RecordedEvent<K extends LoomeRuleEventName = LoomeRuleEventName> {
   type: K;
@@ -357,4 +349,74 @@ export class FakeLoome {
         return jsonResponse(404, { message: 'Not found' });
     }
   }
+}
+
+// ---------------------------------------------------------------------------
+// Suite housekeeping, shared so every file starts and ends each test the same way
+
+/** The mock's log lines for the requests a run makes (see logLines). */
+export const TOKEN_LINE = `POST ${MOCK_TOKEN_ENDPOINT} 200`;
+export const executeLine = (ruleId: number, status: number): string => `POST ${MOCK_API_BASE}/rulesets/${ruleId}/execute ${status}`;
+export const checkLine = (executionId: number, status: number): string =>
+  `GET ${MOCK_API_BASE}/rulesets/executions/${executionId} ${status}`;
+
+/**
+ * An element wired to the mock over real HTTP, checking every second. Pass an
+ * attribute as null to leave it out.
+ */
+export async function mockRunner(ruleId: number, attributes: Record<string, string | null> = {}): Promise<LoomeRuleRunner> {
+  const el = document.createElement('loome-rule-runner');
+  const all: Record<string, string | null> = {
+    'rule-id': String(ruleId),
+    'token-endpoint': MOCK_TOKEN_ENDPOINT,
+    'api-base-url': MOCK_API_BASE,
+    'poll-interval': '1',
+    'max-poll-interval': '1',
+    ...attributes,
+  };
+  for (const [name, value] of Object.entries(all)) if (value !== null) el.setAttribute(name, value);
+  return fixture<LoomeRuleRunner>(html`${el}`);
+}
+
+/** Records events and stops every recorder after each test. Call inside describe(). */
+function useRecorders(): (target: EventTarget) => EventRecorder {
+  const recorders: EventRecorder[] = [];
+  afterEach(() => {
+    for (const recorder of recorders.splice(0)) recorder.stop();
+  });
+  return (target) => {
+    const recorder = recordEvents(target);
+    recorders.push(recorder);
+    return recorder;
+  };
+}
+
+/** For the real-HTTP suites: clean storage and an empty mock log before each test. Call inside describe(). */
+export function useRealHttpSuite(): { record(target: EventTarget): EventRecorder } {
+  const record = useRecorders();
+  beforeEach(async () => {
+    sessionStorage.clear();
+    await resetMockLog();
+  });
+  afterEach(() => sessionStorage.clear());
+  return { record };
+}
+
+/**
+ * For the fine-grained suites: a sinon sandbox and a fresh FakeLoome (a stub of
+ * window.fetch) per test, page visibility and storage restored after. Call inside describe().
+ */
+export function useFakeLoomeSuite(sandbox: SinonSandbox): { record(target: EventTarget): EventRecorder; fake(): FakeLoome } {
+  const record = useRecorders();
+  let fake: FakeLoome | undefined;
+  beforeEach(() => {
+    sessionStorage.clear();
+    fake = new FakeLoome(sandbox);
+  });
+  afterEach(() => {
+    sandbox.restore();
+    restorePageVisibility();
+    sessionStorage.clear();
+  });
+  return { record, fake: () => fake! };
 }

@@ -9,41 +9,24 @@ import sinon from 'sinon';
 import '../../src/define.js';
 import {
   FakeLoome,
-  type EventRecorder,
   fakeRunner,
   jsonResponse,
   messageOf,
   progressOf,
   buttonOf,
-  recordEvents,
-  restorePageVisibility,
   setPageVisibility,
   statusTextOf,
   useFakeClock,
   markup,
+  useFakeLoomeSuite,
 } from './helpers.js';
 
 describe('loome-rule-runner lifecycle', () => {
   const sandbox = sinon.createSandbox();
+  const suite = useFakeLoomeSuite(sandbox);
+  const { record } = suite;
   let fake: FakeLoome;
-  const recorders: EventRecorder[] = [];
-  const record = (target: EventTarget) => {
-    const recorder = recordEvents(target);
-    recorders.push(recorder);
-    return recorder;
-  };
-
-  beforeEach(() => {
-    sessionStorage.clear();
-    fake = new FakeLoome(sandbox);
-  });
-
-  afterEach(() => {
-    for (const recorder of recorders.splice(0)) recorder.stop();
-    sandbox.restore();
-    restorePageVisibility();
-    sessionStorage.clear();
-  });
+  beforeEach(() => (fake = suite.fake()));
 
   describe('state attribute', () => {
     it('reflects idle, then authorizing, starting and running while each request is in flight, then succeeded', async () => {

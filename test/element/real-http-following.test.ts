@@ -3,43 +3,31 @@
  * fail for a while, Retry-After, and the timeout (network when the last check
  * failed, timeout when the checks worked but the run never ended).
  */
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
 import '../../src/define.js';
 import type { LoomeRuleRunner } from '../../src/loome-rule-runner.js';
 import {
   type EventRecorder,
-  MOCK_API_BASE,
-  MOCK_TOKEN_ENDPOINT,
   logLines,
   messageOf,
   mockLog,
-  recordEvents,
-  resetMockLog,
   shadow,
   statusTextOf,
   markup,
+  TOKEN_LINE as TOKEN,
+  executeLine as execute,
+  checkLine as check,
+  mockRunner,
+  useRealHttpSuite,
 } from './helpers.js';
 
-const TOKEN = `POST ${MOCK_TOKEN_ENDPOINT} 200`;
-const execute = (ruleId: number, status: number) => `POST ${MOCK_API_BASE}/rulesets/${ruleId}/execute ${status}`;
-const check = (executionId: number, status: number) => `GET ${MOCK_API_BASE}/rulesets/executions/${executionId} ${status}`;
-
 describe('loome-rule-runner over real HTTP: following', () => {
+  const suite = useRealHttpSuite();
   let recorder: EventRecorder | undefined;
 
   async function runner(ruleId: number, timeout?: number): Promise<LoomeRuleRunner> {
-    const el = await fixture<LoomeRuleRunner>(html`
-      <loome-rule-runner
-        id="following-runner"
-        rule-id=${ruleId}
-        token-endpoint=${MOCK_TOKEN_ENDPOINT}
-        api-base-url=${MOCK_API_BASE}
-        poll-interval="1"
-        max-poll-interval="1"
-      ></loome-rule-runner>
-    `);
-    if (timeout !== undefined) el.timeout = timeout;
-    recorder = recordEvents(el);
+    const el = await mockRunner(ruleId, { id: 'following-runner', timeout: timeout === undefined ? null : String(timeout) });
+    recorder = suite.record(el);
     return el;
   }
 
@@ -55,16 +43,6 @@ describe('loome-rule-runner over real HTTP: following', () => {
     return { seen, stop: () => observer.disconnect() };
   }
 
-  beforeEach(async () => {
-    sessionStorage.clear();
-    await resetMockLog();
-  });
-
-  afterEach(() => {
-    recorder?.stop();
-    recorder = undefined;
-    sessionStorage.clear();
-  });
 
   it('keeps following through two 503s, saying it is retrying meanwhile, and succeeds (rule 10)', async () => {
     const el = await runner(10);

@@ -5,7 +5,7 @@
  * No stubs: the one test that needs the token's value watches `fetch` with a
  * pass-through spy.
  */
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
 import sinon from 'sinon';
 import '../../src/define.js';
 import type { LoomeRuleRunner } from '../../src/loome-rule-runner.js';
@@ -18,45 +18,28 @@ import {
   messageOf,
   mockLog,
   recordEvents,
-  resetMockLog,
   revokeMockTokens,
   shadow,
+  TOKEN_LINE as TOKEN,
+  executeLine as execute,
+  checkLine as check,
+  mockRunner,
+  useRealHttpSuite,
 } from './helpers.js';
 
-const TOKEN = `POST ${MOCK_TOKEN_ENDPOINT} 200`;
-const execute = (ruleId: number, status: number) => `POST ${MOCK_API_BASE}/rulesets/${ruleId}/execute ${status}`;
-const check = (executionId: number, status: number) => `GET ${MOCK_API_BASE}/rulesets/executions/${executionId} ${status}`;
-
 describe('loome-rule-runner over real HTTP: tokens', () => {
+  const suite = useRealHttpSuite();
   let recorder: EventRecorder | undefined;
   const sandbox = sinon.createSandbox();
 
+  /** Without a token endpoint when it is undefined (for tokenProvider). */
   async function runner(ruleId: number, tokenEndpoint: string | undefined = MOCK_TOKEN_ENDPOINT): Promise<LoomeRuleRunner> {
-    const el = await fixture<LoomeRuleRunner>(html`
-      <loome-rule-runner
-        id="tokens-runner"
-        rule-id=${ruleId}
-        api-base-url=${MOCK_API_BASE}
-        poll-interval="1"
-        max-poll-interval="1"
-      ></loome-rule-runner>
-    `);
-    if (tokenEndpoint !== undefined) el.setAttribute('token-endpoint', tokenEndpoint);
-    recorder = recordEvents(el);
+    const el = await mockRunner(ruleId, { id: 'tokens-runner', 'token-endpoint': tokenEndpoint ?? null });
+    recorder = suite.record(el);
     return el;
   }
 
-  beforeEach(async () => {
-    sessionStorage.clear();
-    await resetMockLog();
-  });
-
-  afterEach(() => {
-    recorder?.stop();
-    recorder = undefined;
-    sandbox.restore();
-    sessionStorage.clear();
-  });
+  afterEach(() => sandbox.restore());
 
   it('ends in a token error with the HTTP status when the host refuses the token (rule 13, 403)', async () => {
     const el = await runner(13);

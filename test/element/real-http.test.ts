@@ -3,7 +3,7 @@
  * following and the ways a run ends. Real time, so only fast rules, with the
  * shortest poll interval the contract allows (1 s).
  */
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
 import '../../src/define.js';
 import type { LoomeRuleRunner } from '../../src/loome-rule-runner.js';
 import {
@@ -14,46 +14,28 @@ import {
   logLines,
   messageOf,
   mockLog,
-  recordEvents,
   recordStates,
   resetMockExecuteCounts,
   resetMockLog,
   shadow,
   statusTextOf,
   markup,
+  TOKEN_LINE as TOKEN,
+  executeLine as execute,
+  checkLine as check,
+  mockRunner,
+  useRealHttpSuite,
 } from './helpers.js';
 
-const TOKEN = `POST ${MOCK_TOKEN_ENDPOINT} 200`;
-const execute = (ruleId: number, status: number) => `POST ${MOCK_API_BASE}/rulesets/${ruleId}/execute ${status}`;
-const check = (executionId: number, status: number) => `GET ${MOCK_API_BASE}/rulesets/executions/${executionId} ${status}`;
-
 describe('loome-rule-runner over real HTTP: running a rule', () => {
+  const suite = useRealHttpSuite();
   let recorder: EventRecorder | undefined;
 
   async function runner(ruleId: number): Promise<LoomeRuleRunner> {
-    const el = await fixture<LoomeRuleRunner>(html`
-      <loome-rule-runner
-        rule-id=${ruleId}
-        token-endpoint=${MOCK_TOKEN_ENDPOINT}
-        api-base-url=${MOCK_API_BASE}
-        poll-interval="1"
-        max-poll-interval="1"
-      ></loome-rule-runner>
-    `);
-    recorder = recordEvents(el);
+    const el = await mockRunner(ruleId);
+    recorder = suite.record(el);
     return el;
   }
-
-  beforeEach(async () => {
-    sessionStorage.clear();
-    await resetMockLog();
-  });
-
-  afterEach(() => {
-    recorder?.stop();
-    recorder = undefined;
-    sessionStorage.clear();
-  });
 
   it('fires start, triggered, a status per change (Queued, Running), success and complete, in exactly that order', async () => {
     const el = await runner(1);
