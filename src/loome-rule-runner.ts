@@ -2,7 +2,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { LoomeClient } from './core/client.js';
 import { type RunnerConfig, parsePositiveInteger, resolveConfig } from './core/config.js';
-import type { ErrorKind, RunError } from './core/errors.js';
+import { ErrorKind, type RunError } from './core/errors.js';
 import { type RunResult, RunState, runRule, terminalState } from './core/run.js';
 import { type Execution, terminalOutcome } from './core/schemas.js';
 import { Waker } from './core/timing.js';
@@ -358,7 +358,7 @@ export class LoomeRuleRunner extends LitElement {
     }
 
     // Keep the ID for a reload only while following might still work later.
-    const resumable = result.outcome === 'error' && (result.error.kind === 'network' || result.error.kind === 'timeout');
+    const resumable = result.outcome === 'error' && (result.error.kind === ErrorKind.network || result.error.kind === ErrorKind.timeout);
     if (run.storageKey && !resumable) forgetExecutionId(run.storageKey);
 
     emit(this, 'loome-rule-complete', { ruleId, ...withId, outcome: outcome.outcome as CompleteOutcome });
