@@ -78,9 +78,11 @@ export class LoomeClient implements LoomeApi {
 
   async #send(method: 'GET' | 'POST', path: string, purpose: Purpose, signal: AbortSignal): Promise<Response> {
     const { tokens, ruleId, apiBaseUrl } = this.options;
-    const headers: Record<string, string> = { Accept: 'application/json' };
-    // Loome's own PowerShell client sends this on both calls, so do the same.
-    headers['Content-Type'] = 'application/json';
+    const headers: Record<string, string> = {
+      Accept: 'application/json',
+      // Loome's own PowerShell client sends this on both calls, so do the same.
+      'Content-Type': 'application/json',
+    };
     if (tokens) headers['Authorization'] = `Bearer ${await tokens.get(ruleId, signal)}`;
     return send(
       this.#fetch,
