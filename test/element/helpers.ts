@@ -167,17 +167,21 @@ export const FAKE_TOKEN_ENDPOINT = '/portal/loome/token';
  * An element wired to FakeLoome: rule 7, poll every 5 s up to 30 s. Pass an
  * attribute as null to leave it out.
  */
-export async function fakeRunner(attributes: Record<string, string | null> = {}): Promise<LoomeRuleRunner> {
-  const el = document.createElement('loome-rule-runner');
-  const all: Record<string, string | null> = {
+export function fakeRunner(attributes: Record<string, string | null> = {}): Promise<LoomeRuleRunner> {
+  return runnerFixture({
     'rule-id': '7',
     'token-endpoint': FAKE_TOKEN_ENDPOINT,
     'api-base-url': FAKE_API_BASE,
     'poll-interval': '5',
     'max-poll-interval': '30',
     ...attributes,
-  };
-  for (const [name, value] of Object.entries(all)) if (value !== null) el.setAttribute(name, value);
+  });
+}
+
+/** A fixture element with these attributes; a null value leaves the attribute out. */
+function runnerFixture(attributes: Record<string, string | null>): Promise<LoomeRuleRunner> {
+  const el = document.createElement('loome-rule-runner');
+  for (const [name, value] of Object.entries(attributes)) if (value !== null) el.setAttribute(name, value);
   return fixture<LoomeRuleRunner>(html`${el}`);
 }
 
@@ -364,18 +368,15 @@ export const checkLine = (executionId: number, status: number): string =>
  * An element wired to the mock over real HTTP, checking every second. Pass an
  * attribute as null to leave it out.
  */
-export async function mockRunner(ruleId: number, attributes: Record<string, string | null> = {}): Promise<LoomeRuleRunner> {
-  const el = document.createElement('loome-rule-runner');
-  const all: Record<string, string | null> = {
+export function mockRunner(ruleId: number, attributes: Record<string, string | null> = {}): Promise<LoomeRuleRunner> {
+  return runnerFixture({
     'rule-id': String(ruleId),
     'token-endpoint': MOCK_TOKEN_ENDPOINT,
     'api-base-url': MOCK_API_BASE,
     'poll-interval': '1',
     'max-poll-interval': '1',
     ...attributes,
-  };
-  for (const [name, value] of Object.entries(all)) if (value !== null) el.setAttribute(name, value);
-  return fixture<LoomeRuleRunner>(html`${el}`);
+  });
 }
 
 /** Records events and stops every recorder after each test. Call inside describe(). */
