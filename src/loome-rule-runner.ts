@@ -142,7 +142,6 @@ export class LoomeRuleRunner extends LitElement {
     if (run?.executionId !== undefined && run.controller.signal.aborted) {
       // Re-inserted mid-run: carry on following the same execution, as the same run.
       run.controller = new AbortController();
-      this.#startTicker();
       this.#drive(run);
     } else if (!run) {
       this.#resumeFromStorage();
@@ -271,13 +270,13 @@ export class LoomeRuleRunner extends LitElement {
       tokens: this.#tokenCacheFor(resolved.config),
     });
     if (followId !== undefined) saveExecutionId(run.storageKey, followId);
-    this.#startTicker();
     this.#drive(run);
     return promise;
   }
 
   /** Runs (or resumes) the core loop; every hook is ignored once this attempt was aborted, so nothing is emitted after removal. */
   #drive(run: ActiveRun): void {
+    this.#startTicker();
     const { signal } = run.controller;
     const live = () => !signal.aborted && this.#run === run;
     runRule({
